@@ -20,6 +20,9 @@ readonly KERNEL_PKG=linux-source-6.12
 KERNEL_PKG_VERSION=${NSLASTPID_KERNEL_VERSION:-6.12.118-1~deb12u1}
 readonly KERNEL_PKG_VERSION
 
+# Where the kernel source package is unpacked.
+readonly SRC_DIR="$NSLASTPID_CACHE/src/$KERNEL_PKG_VERSION/$KERNEL_PKG"
+
 readonly LLVM_SUFFIX=-19
 readonly BINDGEN_VERSION=0.72.1
 readonly VIRTME_NG_VERSION=1.42
