@@ -8,7 +8,7 @@
 
 use core::ffi::c_long;
 
-use kernel::ioctl::{_IOC_DIR, _IOC_NR, _IOC_READ, _IOC_SIZE, _IOC_TYPE, _IOC_WRITE};
+use kernel::ioctl::{_IOC_DIR, _IOC_NR, _IOC_SIZE, _IOC_TYPE, _IOWR};
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
 
@@ -27,6 +27,8 @@ const NS_PID_GET_LAST_PIDS: u32 = 2;
 const ARG_SIZE_VER0: usize = 32;
 /// Largest argument accepted from a future, larger struct.
 const ARG_SIZE_MAX: usize = 4096;
+/// `NS_SPECIFIC_IOC`: read and write, the size of the version 0 struct.
+const NS_SPECIFIC_IOC: u32 = _IOWR::<[u8; ARG_SIZE_VER0]>(NSIO, NS_SPECIFIC_IOC_NR);
 /// Offset of `out_len` in `struct ns_specific_arg`.
 const OUT_LEN_OFFSET: usize = 20;
 /// `EOPNOTSUPP`, which the `kernel` crate does not name.
@@ -85,7 +87,7 @@ pub(crate) fn ns_specific_ioctl(call: &IoctlCall<'_>) -> Result<c_long> {
 /// Copies the argument struct in once and checks its fixed fields.
 fn read_arg(call: &IoctlCall<'_>) -> Result<NsSpecificArg> {
     let cmd = call.cmd();
-    if _IOC_DIR(cmd) != _IOC_READ | _IOC_WRITE {
+    if _IOC_DIR(cmd) != _IOC_DIR(NS_SPECIFIC_IOC) {
         return Err(EINVAL);
     }
     let size = _IOC_SIZE(cmd);

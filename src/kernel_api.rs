@@ -13,12 +13,13 @@
 //! [`include/linux/pid_namespace.h`]: srctree/include/linux/pid_namespace.h
 //! [`include/linux/capability.h`]: srctree/include/linux/capability.h
 
-use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
+use core::ffi::{c_int, c_long, c_uint, c_ulong, c_void};
 use core::marker::PhantomData;
 use core::mem::offset_of;
 use core::ptr::{addr_of, addr_of_mut, NonNull};
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
+use kernel::c_str;
 use kernel::error::to_result;
 use kernel::new_spinlock;
 use kernel::prelude::*;
@@ -39,6 +40,11 @@ use kernel::sync::SpinLock;
     clippy::undocumented_unsafe_blocks
 )]
 mod raw {
+    // The kernel's bindgen parameters leave these to be mapped by hand.
+    type __kernel_size_t = usize;
+    type __kernel_ssize_t = isize;
+    type __kernel_ptrdiff_t = isize;
+
     include!("bindings_generated.rs");
 }
 
@@ -303,7 +309,7 @@ unsafe extern "C" fn divert_ns_ioctl(
 /// comes from a kprobe, which resolves symbol names for its users.
 fn lookup_symbol(name: &CStr) -> Option<usize> {
     let mut kp = raw::kprobe {
-        symbol_name: c_str!("kallsyms_lookup_name").as_char_ptr(),
+        symbol_name: c_str!("kallsyms_lookup_name").as_char_ptr().cast(),
         ..Default::default()
     };
     // SAFETY: `kp` is a zeroed kprobe naming a symbol, which is all
@@ -331,7 +337,7 @@ fn lookup_symbol(name: &CStr) -> Option<usize> {
         addr -= 4;
     }
 
-    type LookupName = unsafe extern "C" fn(*const c_char) -> c_ulong;
+    type LookupName = unsafe extern "C" fn(*const kernel::ffi::c_char) -> c_ulong;
     // SAFETY: `addr` is the entry of `kallsyms_lookup_name()`, which has
     // this signature.
     let lookup_name = unsafe { core::mem::transmute::<usize, LookupName>(addr) };
@@ -340,13 +346,22 @@ fn lookup_symbol(name: &CStr) -> Option<usize> {
     (found != 0).then_some(found as usize)
 }
 
+/// An ftrace_ops of our own, at a fixed address.
+struct HookOps(KBox<raw::ftrace_ops>);
+
+// SAFETY: After setup the ops is only handed to ftrace, which serialises its
+// own accesses under `ftrace_lock`.
+unsafe impl Send for HookOps {}
+// SAFETY: As above; Rust code never reads it through a shared reference.
+unsafe impl Sync for HookOps {}
+
 /// The installed diversion of `NS_SPECIFIC_IOC` away from `ns_ioctl`.
 ///
 /// # Invariants
 ///
 /// `ops` is registered with ftrace and [`STATE`] points to `state`.
 pub(crate) struct Diversion {
-    ops: KBox<raw::ftrace_ops>,
+    ops: HookOps,
     state: Pin<KBox<State>>,
 }
 
@@ -380,20 +395,20 @@ impl Diversion {
             Ordering::Release,
         );
 
-        let mut ops = KBox::new(raw::ftrace_ops::default(), GFP_KERNEL)?;
-        ops.func = Some(divert_ns_ioctl);
-        ops.flags = raw::NSLASTPID_FTRACE_FLAGS;
+        let mut ops = HookOps(KBox::new(raw::ftrace_ops::default(), GFP_KERNEL)?);
+        ops.0.func = Some(divert_ns_ioctl);
+        ops.0.flags = raw::NSLASTPID_FTRACE_FLAGS;
 
         // SAFETY: `ops` is an unregistered ftrace_ops that stays at this
         // address; `target` is the address of `ns_ioctl`.
-        let ret = unsafe { raw::ftrace_set_filter_ip(&mut *ops, target as c_ulong, 0, 0) };
+        let ret = unsafe { raw::ftrace_set_filter_ip(&mut *ops.0, target as c_ulong, 0, 0) };
         if let Err(err) = to_result(ret) {
             pr_err!("ns_ioctl is not traceable (error {}): kernel without dynamic ftrace on it\n", ret);
             STATE.store(core::ptr::null_mut(), Ordering::Release);
             return Err(err);
         }
         // SAFETY: As above, with the filter set.
-        let ret = unsafe { raw::register_ftrace_function(&mut *ops) };
+        let ret = unsafe { raw::register_ftrace_function(&mut *ops.0) };
         if let Err(err) = to_result(ret) {
             if err == EBUSY {
                 pr_err!("ns_ioctl already has an IP-modifying ftrace user (livepatch or BPF)\n");
@@ -401,7 +416,7 @@ impl Diversion {
                 pr_err!("cannot register the ftrace hook on ns_ioctl (error {})\n", ret);
             }
             // SAFETY: Drops the filter set above from the unregistered ops.
-            unsafe { raw::ftrace_set_filter_ip(&mut *ops, target as c_ulong, 1, 0) };
+            unsafe { raw::ftrace_set_filter_ip(&mut *ops.0, target as c_ulong, 1, 0) };
             STATE.store(core::ptr::null_mut(), Ordering::Release);
             return Err(err);
         }
@@ -415,7 +430,7 @@ impl Drop for Diversion {
     fn drop(&mut self) {
         // SAFETY: By the type invariant `ops` is registered. On return no
         // callback runs any more, so no new call is diverted.
-        unsafe { raw::unregister_ftrace_function(&mut *self.ops) };
+        unsafe { raw::unregister_ftrace_function(&mut *self.ops.0) };
 
         // Calls already diverted may sleep in a user copy: wait for them.
         while IN_FLIGHT.load(Ordering::SeqCst) != 0 {

@@ -11,7 +11,7 @@ use kernel::prelude::*;
 
 mod ioctl;
 mod kernel_api;
-mod vector;
+pub mod vector;
 
 use kernel_api::Diversion;
 

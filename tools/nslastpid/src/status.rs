@@ -15,9 +15,8 @@ pub fn nspid(pid: libc::pid_t) -> io::Result<Vec<u32>> {
     let path = format!("/proc/{pid}/status");
     let text = fs::read_to_string(&path)
         .map_err(|err| with_context(Op::Other, format!("read {path}"), err))?;
-    parse_nspid(&text).map_err(|why| {
-        io::Error::new(io::ErrorKind::InvalidData, format!("{path}: {why}"))
-    })
+    parse_nspid(&text)
+        .map_err(|why| io::Error::new(io::ErrorKind::InvalidData, format!("{path}: {why}")))
 }
 
 /// Parses the `NSpid:` line of a /proc/PID/status text.
@@ -28,7 +27,10 @@ pub fn parse_nspid(status: &str) -> Result<Vec<u32>, String> {
         .ok_or("no NSpid line")?;
     let pids = line
         .split_whitespace()
-        .map(|word| word.parse::<u32>().map_err(|_| format!("bad NSpid entry {word:?}")))
+        .map(|word| {
+            word.parse::<u32>()
+                .map_err(|_| format!("bad NSpid entry {word:?}"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     if pids.is_empty() {
         return Err("empty NSpid line".into());
@@ -75,7 +77,10 @@ fn join(values: &[u32], sep: &str) -> String {
 /// Checks that the innermost `wanted.len()` entries of `nspid` (outermost
 /// first) are `wanted` (innermost first).
 pub fn check_nspid(nspid: &[u32], wanted: &[u32]) -> Result<(), Mismatch> {
-    let tail = nspid.len().checked_sub(wanted.len()).map(|start| &nspid[start..]);
+    let tail = nspid
+        .len()
+        .checked_sub(wanted.len())
+        .map(|start| &nspid[start..]);
     let matches = tail.is_some_and(|tail| tail.iter().rev().eq(wanted.iter()));
     if matches && !wanted.is_empty() {
         Ok(())

@@ -230,7 +230,8 @@ pub(crate) fn wait_ended_unreaped(pid: pid_t) -> io::Result<()> {
         // SAFETY: an all-zero siginfo_t is a valid value of that plain C struct.
         let mut info: libc::siginfo_t = unsafe { mem::zeroed() };
         // SAFETY: `info` is a valid, writable siginfo_t for the call.
-        let ret = unsafe { libc::waitid(libc::P_PID, id, &mut info, libc::WEXITED | libc::WNOWAIT) };
+        let ret =
+            unsafe { libc::waitid(libc::P_PID, id, &mut info, libc::WEXITED | libc::WNOWAIT) };
         check(ret).map(drop)
     })
 }
@@ -288,8 +289,7 @@ pub(crate) fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
 pub(crate) fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], offset: i64) -> io::Result<usize> {
     restart(|| {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
-        let ret =
-            unsafe { libc::pwrite(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len(), offset) };
+        let ret = unsafe { libc::pwrite(fd.as_raw_fd(), buf.as_ptr().cast(), buf.len(), offset) };
         check_size(ret)
     })
 }
