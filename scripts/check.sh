@@ -89,7 +89,8 @@ host_checks() {
 	record "checkpatch" "$rc"
 
 	rc=0
-	rustfmt --edition 2021 --check "$NSLASTPID_ROOT"/src/*.rs || rc=$?
+	rustfmt --config-path "$SRC_DIR/.rustfmt.toml" --edition 2021 --check \
+		"$NSLASTPID_ROOT"/src/*.rs || rc=$?
 	(cd "$NSLASTPID_ROOT/tools" && cargo fmt --all --check) || rc=$?
 	record "rustfmt" "$rc"
 

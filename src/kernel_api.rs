@@ -153,9 +153,7 @@ impl<'a> PidNs<'a> {
     pub(crate) fn set_last_pid(self, last_pid: u32, _locked: &LastPidsLocked<'_>) {
         // SAFETY: By the type invariant the namespace is alive. The write is
         // the kernel's `idr_set_cursor()`, a WRITE_ONCE() of the cursor.
-        unsafe {
-            addr_of_mut!((*self.ptr.as_ptr()).idr.idr_next).write_volatile(last_pid + 1)
-        };
+        unsafe { addr_of_mut!((*self.ptr.as_ptr()).idr.idr_next).write_volatile(last_pid + 1) };
     }
 }
 
@@ -390,10 +388,7 @@ impl Diversion {
             }),
             GFP_KERNEL,
         )?;
-        STATE.store(
-            &*state as *const State as *mut State,
-            Ordering::Release,
-        );
+        STATE.store(&*state as *const State as *mut State, Ordering::Release);
 
         let mut ops = HookOps(KBox::new(raw::ftrace_ops::default(), GFP_KERNEL)?);
         ops.0.func = Some(divert_ns_ioctl);
@@ -403,7 +398,10 @@ impl Diversion {
         // address; `target` is the address of `ns_ioctl`.
         let ret = unsafe { raw::ftrace_set_filter_ip(&mut *ops.0, target as c_ulong, 0, 0) };
         if let Err(err) = to_result(ret) {
-            pr_err!("ns_ioctl is not traceable (error {}): kernel without dynamic ftrace on it\n", ret);
+            pr_err!(
+                "ns_ioctl is not traceable (error {}): kernel without dynamic ftrace on it\n",
+                ret
+            );
             STATE.store(core::ptr::null_mut(), Ordering::Release);
             return Err(err);
         }
@@ -413,7 +411,10 @@ impl Diversion {
             if err == EBUSY {
                 pr_err!("ns_ioctl already has an IP-modifying ftrace user (livepatch or BPF)\n");
             } else {
-                pr_err!("cannot register the ftrace hook on ns_ioctl (error {})\n", ret);
+                pr_err!(
+                    "cannot register the ftrace hook on ns_ioctl (error {})\n",
+                    ret
+                );
             }
             // SAFETY: Drops the filter set above from the unregistered ops.
             unsafe { raw::ftrace_set_filter_ip(&mut *ops.0, target as c_ulong, 1, 0) };
