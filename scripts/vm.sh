@@ -55,7 +55,7 @@ build_module() {
 
 main() {
 	local variant=debug module="" shell="" build_only="" kdir kvm_flag="" how
-	local rwdirs=() cmd
+	local rwdirs=() cmd status=0
 
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -97,10 +97,23 @@ main() {
 	msg "guest: $variant kernel $(basename "$kdir"), $how"
 
 	cd "$NSLASTPID_ROOT"
+	if [ -n "$shell" ]; then
+		# shellcheck disable=SC2086
+		exec vng --run "$kdir/arch/x86/boot/bzImage" --skip-modules \
+			$kvm_flag --memory "$GUEST_MEMORY" --cpus "$GUEST_CPUS" \
+			"${rwdirs[@]}" --exec "$(printf '%q ' "${cmd[@]}")"
+	fi
+	# qemu reopens the output files through /proc/self/fd with O_TRUNC, and
+	# virtme-ng drops the command's output without a usable stdin: give it
+	# pipes and /dev/null whatever this script was started with.
 	# shellcheck disable=SC2086
-	exec vng --run "$kdir/arch/x86/boot/bzImage" --skip-modules $kvm_flag \
+	vng --run "$kdir/arch/x86/boot/bzImage" --skip-modules $kvm_flag \
 		--memory "$GUEST_MEMORY" --cpus "$GUEST_CPUS" "${rwdirs[@]}" \
-		--exec "$(printf '%q ' "${cmd[@]}")"
+		--exec "$(printf '%q ' "${cmd[@]}")" \
+		</dev/null > >(cat) 2> >(cat >&2) || status=$?
+	# Lets the two cat processes drain before returning.
+	wait
+	return "$status"
 }
 
 main "$@"

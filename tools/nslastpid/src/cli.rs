@@ -130,8 +130,8 @@ pub enum Cmd {
         #[arg(long, value_delimiter = ',', default_value = "1,2,4,8,16,32",
               value_parser = clap::value_parser!(u32).range(1..=32))]
         depths: Vec<u32>,
-        /// Creation iterations kept per depth [default: 300 up to depth 8,
-        /// 200 up to 16, 150 above]
+        /// Creation iterations kept per depth [default: 500 up to depth 8,
+        /// 400 up to 16, 300 above]
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         iterations: Option<u32>,
         /// Iterations or samples run first and discarded
