@@ -135,7 +135,7 @@ static const struct bad_case cases[] = {
 	{ "no terminator", "5", .len = 1, .err = EINVAL },
 	{ "no terminator, three digits", "150", .len = 3, .err = EINVAL },
 	{ "buf_len 0", "5", .len = LEN_ZERO, .err = EINVAL },
-	{ "embedded NUL", "5\0" "6", .len = 4, .err = EINVAL },
+	{ "embedded NUL", "5\0006", .len = 4, .err = EINVAL },
 	{ "two NULs at the end", "5\0", .len = 3, .err = EINVAL },
 	{ "NUL only", "", .len = 1, .err = EINVAL },
 	{ "two NULs only", "\0", .len = 2, .err = EINVAL },
@@ -226,7 +226,7 @@ static const struct bad_case cases[] = {
 	  .cmd = CMD(RW, 40), .tail = 35, .err = E2BIG },
 };
 
-#define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
+#define NCASES ((int)ARRAY_SIZE(cases))
 
 FIXTURE(bad) {
 	struct nsl_hier h;
@@ -354,10 +354,10 @@ static int run_case(FIXTURE_DATA(bad) *self, const struct bad_case *c)
 		memcpy(copy, c->text, len < 300 ? len : 300);
 	} else if (c->len == -2) {
 		len = 0xffffffff;
-		strcpy(copy, c->text);
+		snprintf(copy, sizeof(copy), "%s", c->text);
 	} else {
 		len = c->len == LEN_ZERO ? 0 : strlen(c->text) + 1;
-		strcpy(copy, c->text);
+		snprintf(copy, sizeof(copy), "%s", c->text);
 	}
 
 	/*
@@ -480,7 +480,7 @@ TEST_F(bad, larger_struct_zero_tail)
 	long now[DEPTH + 1];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct ns_specific_arg *arg;
 		char *mem = self->unmapped - sizes[i];
 

@@ -367,7 +367,7 @@ TEST(same_as_sysctl)
 		ASSERT_TRUE(nsl_pid_in_use(h->fd[1], 201));
 	}
 
-	for (i = 0; i < (int)(sizeof(values) / sizeof(values[0])); i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(values); i++) {
 		long nspid[2], want;
 		pid_t dummy, child, writer;
 		char text[32];

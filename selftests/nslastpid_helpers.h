@@ -377,7 +377,7 @@ static inline void nsl_report(int wfd, int level, int val)
 }
 
 /* The holder chain; never returns. */
-static inline void __attribute__((noreturn))
+static inline _Noreturn void
 nsl_holder(int depth, int wfd, nsl_prep_fn prep, void *prep_arg)
 {
 	int level;

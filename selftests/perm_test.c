@@ -52,54 +52,54 @@ struct perm_case {
 
 static const struct perm_case cases[] = {
 	/* No capability, or the wrong ones. */
-	{ "no caps, nested levels", AS_NOBODY, 0, HR, 3, 3, EPERM },
-	{ "no caps, one level", AS_NOBODY, 0, HR, 1, 1, EPERM },
-	{ "no caps, full vector", AS_NOBODY, 0, HR, 3, 4, EPERM },
+	{ "no caps, nested levels", AS_NOBODY, 0, HR, 3, 3, EPERM, 0 },
+	{ "no caps, one level", AS_NOBODY, 0, HR, 1, 1, EPERM, 0 },
+	{ "no caps, full vector", AS_NOBODY, 0, HR, 3, 4, EPERM, 0 },
 	{ "no caps, GET", AS_NOBODY, 0, HR, 3, 0, 0, 4 },
-	{ "unrelated caps", AS_NOBODY_OTHERS, 0, HR, 3, 1, EPERM },
-	{ "uid 0 without the two caps", AS_ROOT_WITHOUT, 0, HR, 3, 2, EPERM },
+	{ "unrelated caps", AS_NOBODY_OTHERS, 0, HR, 3, 1, EPERM, 0 },
+	{ "uid 0 without the two caps", AS_ROOT_WITHOUT, 0, HR, 3, 2, EPERM, 0 },
 	{ "other uid, no caps, GET", AS_OTHER_UID, 0, HR, 2, 0, 0, 3 },
 	/* Either capability is enough. */
-	{ "CAP_CHECKPOINT_RESTORE, nested", AS_NOBODY_CR, 0, HR, 3, 3, 0 },
-	{ "CAP_CHECKPOINT_RESTORE, full", AS_NOBODY_CR, 0, HR, 3, 4, 0 },
-	{ "CAP_SYS_ADMIN, partial", AS_NOBODY_ADMIN, 0, HR, 2, 2, 0 },
-	{ "CAP_SYS_ADMIN, full", AS_NOBODY_ADMIN, 0, HR, 2, 3, 0 },
+	{ "CAP_CHECKPOINT_RESTORE, nested", AS_NOBODY_CR, 0, HR, 3, 3, 0, 0 },
+	{ "CAP_CHECKPOINT_RESTORE, full", AS_NOBODY_CR, 0, HR, 3, 4, 0, 0 },
+	{ "CAP_SYS_ADMIN, partial", AS_NOBODY_ADMIN, 0, HR, 2, 2, 0, 0 },
+	{ "CAP_SYS_ADMIN, full", AS_NOBODY_ADMIN, 0, HR, 2, 3, 0, 0 },
 	/* Nested callers stop at their own pid namespace. */
-	{ "nested, up to own level", AS_ROOT, 1, HR, 3, 3, 0 },
-	{ "nested, past own level", AS_ROOT, 1, HR, 3, 4, EPERM },
-	{ "nested, more values than levels", AS_ROOT, 1, HR, 3, 6, EPERM },
-	{ "nested, on an ancestor", AS_ROOT, 1, HR, 0, 1, EPERM },
-	{ "nested deeper, on an ancestor", AS_ROOT, 2, HR, 1, 1, EPERM },
-	{ "nested, on own level", AS_ROOT, 2, HR, 2, 1, 0 },
+	{ "nested, up to own level", AS_ROOT, 1, HR, 3, 3, 0, 0 },
+	{ "nested, past own level", AS_ROOT, 1, HR, 3, 4, EPERM, 0 },
+	{ "nested, more values than levels", AS_ROOT, 1, HR, 3, 6, EPERM, 0 },
+	{ "nested, on an ancestor", AS_ROOT, 1, HR, 0, 1, EPERM, 0 },
+	{ "nested deeper, on an ancestor", AS_ROOT, 2, HR, 1, 1, EPERM, 0 },
+	{ "nested, on own level", AS_ROOT, 2, HR, 2, 1, 0, 0 },
 	{ "nested, GET stops at own level", AS_ROOT, 1, HR, 3, 0, 0, 3 },
-	{ "nested, GET of an ancestor", AS_ROOT, 1, HR, 0, 0, EPERM },
+	{ "nested, GET of an ancestor", AS_ROOT, 1, HR, 0, 0, EPERM, 0 },
 	{ "nested, GET of own level", AS_ROOT, 2, HR, 2, 0, 0, 1 },
-	{ "nested, other hierarchy", AS_ROOT, 1, HU, 3, 1, EPERM },
-	{ "nested, GET of other hierarchy", AS_ROOT, 1, HU, 3, 0, EPERM },
-	{ "nested with CAP_CHECKPOINT_RESTORE", AS_NOBODY_CR, 1, HR, 3, 2, 0 },
-	{ "nested without caps", AS_NOBODY, 2, HR, 3, 1, EPERM },
+	{ "nested, other hierarchy", AS_ROOT, 1, HU, 3, 1, EPERM, 0 },
+	{ "nested, GET of other hierarchy", AS_ROOT, 1, HU, 3, 0, EPERM, 0 },
+	{ "nested with CAP_CHECKPOINT_RESTORE", AS_NOBODY_CR, 1, HR, 3, 2, 0, 0 },
+	{ "nested without caps", AS_NOBODY, 2, HR, 3, 1, EPERM, 0 },
 	/* A user namespace owning levels 2 and 3 of U only. */
-	{ "userns owner outside it, its levels", AS_NOBODY, 0, HU, 3, 2, 0 },
+	{ "userns owner outside it, its levels", AS_NOBODY, 0, HU, 3, 2, 0, 0 },
 	{ "userns owner outside it, one level more", AS_NOBODY, 0, HU, 3, 3,
-	  EPERM },
-	{ "userns owner outside it, full", AS_NOBODY, 0, HU, 3, 4, EPERM },
-	{ "userns owner, R's levels", AS_NOBODY, 0, HR, 3, 1, EPERM },
-	{ "inside userns, its levels", AS_IN_USERNS, 0, HU, 3, 2, 0 },
-	{ "inside userns, level 2 only", AS_IN_USERNS, 0, HU, 2, 1, 0 },
-	{ "inside userns, one level more", AS_IN_USERNS, 0, HU, 3, 3, EPERM },
-	{ "inside userns, full", AS_IN_USERNS, 0, HU, 3, 4, EPERM },
-	{ "inside userns, level 1", AS_IN_USERNS, 0, HU, 1, 1, EPERM },
-	{ "inside userns, R's levels", AS_IN_USERNS, 0, HR, 3, 1, EPERM },
+	  EPERM, 0 },
+	{ "userns owner outside it, full", AS_NOBODY, 0, HU, 3, 4, EPERM, 0 },
+	{ "userns owner, R's levels", AS_NOBODY, 0, HR, 3, 1, EPERM, 0 },
+	{ "inside userns, its levels", AS_IN_USERNS, 0, HU, 3, 2, 0, 0 },
+	{ "inside userns, level 2 only", AS_IN_USERNS, 0, HU, 2, 1, 0, 0 },
+	{ "inside userns, one level more", AS_IN_USERNS, 0, HU, 3, 3, EPERM, 0 },
+	{ "inside userns, full", AS_IN_USERNS, 0, HU, 3, 4, EPERM, 0 },
+	{ "inside userns, level 1", AS_IN_USERNS, 0, HU, 1, 1, EPERM, 0 },
+	{ "inside userns, R's levels", AS_IN_USERNS, 0, HR, 3, 1, EPERM, 0 },
 	{ "inside userns, GET", AS_IN_USERNS, 0, HU, 3, 0, 0, 4 },
 	{ "inside userns, CAP_CHECKPOINT_RESTORE", AS_IN_USERNS_CR, 0, HU, 3, 2,
-	  0 },
-	{ "inside userns, CAP_SYS_ADMIN", AS_IN_USERNS_ADMIN, 0, HU, 3, 2, 0 },
-	{ "inside userns, no caps", AS_IN_USERNS_NONE, 0, HU, 3, 1, EPERM },
-	{ "non-owner uid, userns levels", AS_OTHER_UID, 0, HU, 3, 1, EPERM },
-	{ "root, userns levels and above", AS_ROOT, 0, HU, 3, 4, 0 },
+	  0, 0 },
+	{ "inside userns, CAP_SYS_ADMIN", AS_IN_USERNS_ADMIN, 0, HU, 3, 2, 0, 0 },
+	{ "inside userns, no caps", AS_IN_USERNS_NONE, 0, HU, 3, 1, EPERM, 0 },
+	{ "non-owner uid, userns levels", AS_OTHER_UID, 0, HU, 3, 1, EPERM, 0 },
+	{ "root, userns levels and above", AS_ROOT, 0, HU, 3, 4, 0, 0 },
 };
 
-#define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
+#define NCASES ((int)ARRAY_SIZE(cases))
 
 /* What the caller process gets and hands back, in shared memory. */
 struct shared {
@@ -120,8 +120,10 @@ static int set_caps(__u64 mask)
 	};
 	struct __user_cap_data_struct data[2] = {};
 
-	data[0].effective = data[0].permitted = (__u32)mask;
-	data[1].effective = data[1].permitted = (__u32)(mask >> 32);
+	data[0].effective = (__u32)mask;
+	data[0].permitted = (__u32)mask;
+	data[1].effective = (__u32)(mask >> 32);
+	data[1].permitted = (__u32)(mask >> 32);
 	return syscall(SYS_capset, &hdr, data);
 }
 

@@ -260,13 +260,13 @@ fn start<F: FnOnce() -> i32>(
     method: Method,
     child: F,
 ) -> io::Result<Spawned> {
-    check_wanted(pids, pid_max()?)?;
-    let method = method.resolve()?;
     let shown = pids
         .iter()
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(":");
+    check_wanted(pids, pid_max()?).map_err(|e| invalid(format!("pids {shown}: {e}")))?;
+    let method = method.resolve()?;
     let what = format!(
         "spawn a task with pids {shown} in {} via {method}",
         target.name()
@@ -304,9 +304,18 @@ fn start<F: FnOnce() -> i32>(
     let restored = restore.restore();
 
     let checked = nspid(pid).and_then(|found| {
-        check_nspid(&found, pids)
-            .map(|()| found)
-            .map_err(|m| io::Error::other(format!("{what}: {m}")))
+        check_nspid(&found, pids).map(|()| found).map_err(|m| {
+            // Unlike clone3, the ioctl path cannot refuse a taken pid:
+            // fork just takes the next free one.
+            let why = match method {
+                Method::Ioctl => {
+                    "; a chosen pid was in use, or another task was created in \
+                        one of the namespaces between SET and fork"
+                }
+                _ => "",
+            };
+            io::Error::other(format!("{what}: {m}{why}"))
+        })
     });
     let spawned = Spawned {
         pid,

@@ -150,11 +150,12 @@ fn render(cfg: &Config) -> io::Result<String> {
             format!("no bench-*.tsv results in {}", cfg.out.display()),
         ));
     }
-    let release = fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let mut header = format!("Kernel {}.", release.trim());
-    for note in &results.notes {
-        header.push_str(&format!("\n- {note}"));
-    }
+    let header: Vec<String> = results
+        .notes
+        .iter()
+        .map(|note| format!("- {note}"))
+        .collect();
+    let header = header.join("\n");
     let md = report::markdown(&results.rows, &header);
     let write = |name: &str, text: &str| {
         let path = cfg.out.join(name);
@@ -164,6 +165,14 @@ fn render(cfg: &Config) -> io::Result<String> {
     write("bench.md", &md)?;
     write("bench.svg", &report::svg(&results.rows))?;
     Ok(md)
+}
+
+/// The running kernel's release, recorded in each run's note so that a
+/// report rendered elsewhere still says where it was measured.
+fn kernel_release() -> String {
+    fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|r| r.trim().to_string())
+        .unwrap_or_else(|_| "of unknown release".into())
 }
 
 fn check_root() -> io::Result<()> {
@@ -220,8 +229,9 @@ fn run_nstype(cfg: &Config) -> io::Result<()> {
         .filter_map(|((ty, _), s)| summarize(s).map(|s| Row::new(NSTYPE, label, ty, s)))
         .collect();
     let note = format!(
-        "NS_GET_NSTYPE with the {label}: {MICRO_SAMPLES} samples of {MICRO_BATCH} calls, \
-         {} warm-up samples",
+        "NS_GET_NSTYPE on kernel {} with the {label}: {MICRO_SAMPLES} samples of \
+         {MICRO_BATCH} calls, {} warm-up samples.",
+        kernel_release(),
         cfg.warmup
     );
     eprintln!("nstype ({label}) done");
@@ -380,8 +390,9 @@ fn run_creation(cfg: &Config) -> io::Result<(String, Vec<Row>)> {
     }
     drop(tree);
     let note = format!(
-        "Creation: {} warm-up iterations discarded, up to {} s per depth; \
+        "Creation on kernel {}: {} warm-up iterations discarded, up to {} s per depth; \
          SET and NS_GET_NSTYPE: {MICRO_SAMPLES} samples of {MICRO_BATCH} calls.",
+        kernel_release(),
         cfg.warmup,
         cfg.budget.as_secs()
     );

@@ -196,7 +196,8 @@ pub fn markdown(rows: &[Row], header: &str) -> String {
          Depth d is the number of nested pid namespaces below the benchmark's own, \
          each given a chosen pid. (a) one ns_last_pid helper per level, \
          living in that level and woken over a socket; (b) one NS_SPECIFIC_IOC SET; \
-         (c) clone3 with set_tid. Every created task's NSpid was checked. \
+         (c) clone3 with set_tid, which has no arranging step since the pids travel \
+         in the call itself. Every created task's NSpid was checked. \
          Arranging starts right after the previous task was reaped, so it pays for \
          the caches, TLB and copy-on-write pages that fork and the context switches \
          left cold; the SET table times the ioctl alone, back to back.\n",
@@ -300,10 +301,10 @@ pub fn markdown(rows: &[Row], header: &str) -> String {
 
 /// Renders the plot of whole-creation cost per task against depth, one line per method.
 pub fn svg(rows: &[Row]) -> String {
-    const W: f64 = 720.0;
+    const W: f64 = 760.0;
     const H: f64 = 440.0;
     const LEFT: f64 = 80.0;
-    const RIGHT: f64 = 170.0;
+    const RIGHT: f64 = 210.0;
     const TOP: f64 = 50.0;
     const BOTTOM: f64 = 60.0;
     let colors = ["#d62728", "#1f77b4", "#2ca02c"];
@@ -353,8 +354,9 @@ pub fn svg(rows: &[Row]) -> String {
         "<text x=\"{}\" y=\"28\" text-anchor=\"middle\" font-size=\"15\">Cost of creating one task with chosen pids (median)</text>",
         LEFT + plot_w / 2.0
     );
-    for i in 0..=4 {
-        let v = top_y * f64::from(i) / 4.0;
+    let steps = axis_steps(top_y);
+    for i in 0..=steps {
+        let v = top_y * f64::from(i) / f64::from(steps);
         let yy = y(v);
         let _ = writeln!(
             s,
@@ -436,6 +438,17 @@ pub fn svg(rows: &[Row]) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// Number of grid steps that cut an axis ending at `top` (1, 2 or 5 times a
+/// power of ten) into round values.
+fn axis_steps(top: f64) -> u32 {
+    let lead = top / 10f64.powf(top.log10().floor());
+    if (lead - 2.0).abs() < 1e-9 {
+        4
+    } else {
+        5
+    }
 }
 
 /// Rounds up to 1, 2 or 5 times a power of ten, for an axis end.
@@ -533,5 +546,8 @@ mod tests {
         assert_eq!(svg.matches("<polyline").count(), 3);
         assert_eq!(nice_ceiling(140.0), 200.0);
         assert_eq!(nice_ceiling(0.7), 1.0);
+        assert_eq!(axis_steps(50_000.0), 5);
+        assert_eq!(axis_steps(200.0), 4);
+        assert_eq!(axis_steps(1.0), 5);
     }
 }
