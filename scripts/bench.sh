@@ -30,7 +30,7 @@ in_guest() {
 }
 
 main() {
-	local bin="$NSLASTPID_ROOT/tools/target/release/nslastpid"
+	local bin="$NSLASTPID_CLI"
 	if [ "${1:-}" = --in-guest ]; then
 		shift
 		in_guest "$@"

@@ -118,7 +118,8 @@ guest_checks() {
 
 	msg "guest tests on the $VARIANT kernel"
 	bash "$NSLASTPID_ROOT/scripts/vm.sh" --variant "$VARIANT" --module -- \
-		bash -c 'selftests/run.sh; s=$?; tools/tests/cli_guest.sh; exit $((s | $?))' \
+		bash -c 'selftests/run.sh; s=$?; tools/tests/cli_guest.sh "$1"; exit $((s | $?))' \
+		guest-tests "$NSLASTPID_CLI" \
 		2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
 	count_tap "$log"
 	grep -E '^# (bad-input|permission) cases' "$log" || true

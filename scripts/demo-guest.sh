@@ -12,8 +12,9 @@ readonly CLI=$1
 # Pids wanted for the new task, outermost (initial namespace) first, as the
 # NSpid line lists them.
 readonly WANTED="5000 100 200 300"
-# The same as last pids, innermost first: what NS_SPECIFIC_IOC takes.
-readonly VECTOR="299:199:99:4999"
+# The same innermost first, as `nslastpid spawn --pids` takes them; it sets
+# each level's last pid one below with a single NS_SPECIFIC_IOC, then forks.
+readonly PIDS="300:200:100:5000"
 
 holder=""
 cleanup() {
@@ -33,12 +34,13 @@ done
 [ -n "$holder" ] || { echo "demo: the namespace hierarchy did not come up" >&2; exit 1; }
 
 echo "holder of the innermost namespace: $(grep '^NSpid:' "/proc/$holder/status")"
-echo "set last pids $VECTOR on /proc/$holder/ns/pid, then fork there:"
-got=$("$CLI" spawn --ns "/proc/$holder/ns/pid" --pids "$VECTOR" -- \
+echo "nslastpid spawn --ns /proc/$holder/ns/pid --pids $PIDS -- grep NSpid /proc/self/status"
+got=$("$CLI" spawn --ns "/proc/$holder/ns/pid" --pids "$PIDS" -- \
 	grep '^NSpid:' /proc/self/status)
 echo "  wanted NSpid:	$WANTED"
 echo "  child  $got"
-echo "get: $("$CLI" get --ns "/proc/$holder/ns/pid")"
+# The initial namespace's last pid may have moved on since: this shell forks.
+echo "nslastpid get --ns /proc/$holder/ns/pid: $("$CLI" get --ns "/proc/$holder/ns/pid")"
 
 if [ "$(echo "$got" | awk '{ $1 = ""; print substr($0, 2) }')" != "$WANTED" ]; then
 	echo "demo: the child's NSpid is not the one asked for" >&2

@@ -13,4 +13,4 @@ set -eu
 bash "$NSLASTPID_ROOT/scripts/setup.sh" release
 run_step build-tools sh -c "cd '$NSLASTPID_ROOT/tools' && cargo build --release"
 bash "$NSLASTPID_ROOT/scripts/vm.sh" --variant release --module -- \
-	bash scripts/demo-guest.sh tools/target/release/nslastpid
+	bash scripts/demo-guest.sh "$NSLASTPID_CLI"

@@ -30,6 +30,11 @@ readonly VIRTME_NG_VERSION=1.42
 export PATH="$NSLASTPID_CACHE/tools/bin:$NSLASTPID_CACHE/venv/bin:$HOME/.cargo/bin:$PATH"
 export LIBCLANG_PATH=/usr/lib/llvm${LLVM_SUFFIX}/lib
 
+# The CLI as the guests run it. The cargo build stays in the checkout:
+# virtme-ng guests mount a tmpfs over /var/cache, where the kernels live.
+export CARGO_TARGET_DIR="$NSLASTPID_ROOT/tools/target"
+readonly NSLASTPID_CLI="$CARGO_TARGET_DIR/release/nslastpid"
+
 msg() {
 	printf '==> %s\n' "$*"
 }

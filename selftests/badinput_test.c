@@ -66,7 +66,7 @@ struct bad_case {
 
 /* Texts that depend on pid_max or are too long to spell out. */
 static char t_pid_max_plus1[32], t_vec_pid_max_plus1[64], t_uint_plus_pid[64];
-static char t_33[128], t_5[96], t_6[96], t_32[512];
+static char t_33[192], t_5[96], t_6[96], t_32[192];
 static char t_256_ones[NS_LAST_PIDS_TEXT_MAX + 1];
 static char t_255_ones[NS_LAST_PIDS_TEXT_MAX];
 static char t_128_zeros[NS_LAST_PIDS_TEXT_MAX];
@@ -248,11 +248,13 @@ static void fill_texts(long pid_max, long root)
 	snprintf(t_uint_plus_pid, sizeof(t_uint_plus_pid), "150:%lld",
 		 (1LL << 32) + 160);
 	for (i = 0, off = 0; i < 33; i++)
-		off += sprintf(t_33 + off, "%s1%02d", i ? ":" : "", i);
+		off += snprintf(t_33 + off, sizeof(t_33) - off, "%s1%02d",
+				i ? ":" : "", i);
 	snprintf(t_5, sizeof(t_5), "150:160:170:%ld:5", root);
 	snprintf(t_6, sizeof(t_6), "150:160:170:%ld:5:6", root);
 	for (i = 0, off = 0; i < 32; i++)
-		off += sprintf(t_32 + off, "%s%d", i ? ":" : "", 150 + i);
+		off += snprintf(t_32 + off, sizeof(t_32) - off, "%s%d",
+				i ? ":" : "", 150 + i);
 	memset(t_256_ones, '1', sizeof(t_256_ones) - 1);
 	memset(t_255_ones, '1', sizeof(t_255_ones) - 1);
 	for (i = 0; i < 127; i++)

@@ -124,6 +124,16 @@ impl<'a> PidNs<'a> {
         !reaper.is_null()
     }
 
+    /// Whether both are owned by the same user namespace.
+    pub(crate) fn same_owner(self, other: PidNs<'_>) -> bool {
+        // SAFETY: By the type invariants both namespaces are alive; `user_ns`
+        // never changes after creation.
+        unsafe {
+            addr_of!((*self.ptr.as_ptr()).user_ns).read()
+                == addr_of!((*other.ptr.as_ptr()).user_ns).read()
+        }
+    }
+
     /// Whether the caller has `CAP_CHECKPOINT_RESTORE` or `CAP_SYS_ADMIN` in
     /// the user namespace that owns this pid namespace, the rule that
     /// `ns_last_pid` and `clone3()`'s `set_tid` apply.
