@@ -42,4 +42,5 @@ if dmesg | grep -E "$SPLAT" >/dev/null; then
 	dmesg | grep -E -B 5 -A 30 "$SPLAT" >&2
 	status=1
 fi
+echo "nslastpid-guest: finished with status $status"
 exit "$status"

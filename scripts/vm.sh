@@ -18,6 +18,8 @@ set -eu
 readonly GUEST_MEMORY=2G
 readonly GUEST_CPUS=2
 readonly KVM_PROBE_SECONDS=60
+# The last line guest.sh prints; its absence means the guest died.
+readonly GUEST_DONE="nslastpid-guest: finished with status"
 
 # use_kvm KDIR: decides once per host boot whether KVM works, since on nested
 # hosts /dev/kvm can exist while every guest aborts or hangs.
@@ -55,7 +57,7 @@ build_module() {
 
 main() {
 	local variant=debug module="" shell="" build_only="" kdir kvm_flag="" how
-	local rwdirs=() append=() cmd status=0
+	local rwdirs=() append=() accel=() cmd status=0 out
 
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -91,8 +93,12 @@ main() {
 	if use_kvm "$kdir"; then
 		how="KVM"
 	else
-		how="emulation (no usable KVM)"
+		how="emulation (no usable KVM), one host thread"
 		kvm_flag=--disable-kvm
+		# Multi-threaded TCG misses the kernel's int3-based live patching of
+		# its own text (ftrace, static keys) on the other vCPU now and then,
+		# which oopses on a stale int3; one thread for all vCPUs does not.
+		accel=("--qemu-opts=-accel tcg,thread=single")
 	fi
 	msg "guest: $variant kernel $(basename "$kdir"), $how"
 
@@ -106,18 +112,29 @@ main() {
 		# shellcheck disable=SC2086
 		exec vng --run "$kdir/arch/x86/boot/bzImage" --skip-modules \
 			$kvm_flag --memory "$GUEST_MEMORY" --cpus "$GUEST_CPUS" \
-			"${rwdirs[@]}" "${append[@]}" --exec "$(printf '%q ' "${cmd[@]}")"
+			"${rwdirs[@]}" "${append[@]}" "${accel[@]}" --exec "$(printf '%q ' "${cmd[@]}")"
 	fi
 	# qemu reopens the output files through /proc/self/fd with O_TRUNC, and
 	# virtme-ng drops the command's output without a usable stdin: give it
 	# pipes and /dev/null whatever this script was started with.
+	out=$(mktemp)
+	# shellcheck disable=SC2064
+	trap "rm -f '$out'" EXIT
 	# shellcheck disable=SC2086
 	vng --run "$kdir/arch/x86/boot/bzImage" --skip-modules $kvm_flag \
 		--memory "$GUEST_MEMORY" --cpus "$GUEST_CPUS" "${rwdirs[@]}" \
-		"${append[@]}" --exec "$(printf '%q ' "${cmd[@]}")" \
-		</dev/null > >(cat) 2> >(cat >&2) || status=$?
-	# Lets the two cat processes drain before returning.
+		"${append[@]}" "${accel[@]}" --exec "$(printf '%q ' "${cmd[@]}")" \
+		</dev/null > >(tee "$out") 2> >(cat >&2) || status=$?
+	# Lets the output processes drain before looking at what they saw.
 	wait
+
+	# A guest that panics or hangs never prints guest.sh's last line, and
+	# virtme-ng may then report success.
+	if ! grep -q "^$GUEST_DONE" "$out"; then
+		echo "error: the guest stopped before its command finished" \
+			"(kernel panic or crash; rerun with vng --verbose to see the console)" >&2
+		[ "$status" -ne 0 ] || status=1
+	fi
 	return "$status"
 }
 

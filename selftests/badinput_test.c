@@ -462,13 +462,19 @@ TEST_F(bad, erange_reports_length)
 	char text[NSL_TEXT_CAP], small[8];
 	__u32 len;
 
-	ASSERT_EQ(nsl_get_text(self->h.fd[DEPTH], text, sizeof(text), &len), 0);
+	ASSERT_OK(nsl_get_text(self->h.fd[DEPTH], text, sizeof(text), &len));
 	memset(small, 'x', sizeof(small));
 	arg.buf = (unsigned long)small;
 	arg.buf_len = 4;
-	ASSERT_EQ(nsl_ioctl(self->h.fd[DEPTH], NS_SPECIFIC_IOC, &arg), -ERANGE);
-	EXPECT_EQ(arg.out_len, len);
-	EXPECT_EQ(memcmp(small, "xxxxxxxx", 8), 0);
+	ASSERT_EQ(nsl_ioctl(self->h.fd[DEPTH], NS_SPECIFIC_IOC, &arg), -ERANGE) {
+		TH_LOG("GET into a 4-byte buffer");
+	}
+	EXPECT_EQ(arg.out_len, len) {
+		TH_LOG("ERANGE did not report the needed length");
+	}
+	EXPECT_EQ(memcmp(small, "xxxxxxxx", 8), 0) {
+		TH_LOG("a GET that failed with ERANGE wrote into the buffer");
+	}
 }
 
 /*
@@ -498,9 +504,15 @@ TEST_F(bad, larger_struct_zero_tail)
 			       strerror(errno));
 		}
 		ASSERT_EQ(nsl_get(self->h.fd[DEPTH], now, DEPTH + 1), DEPTH + 1);
-		EXPECT_EQ(now[0], 300 + i);
-		EXPECT_EQ(now[1], 400 + i);
-		EXPECT_EQ(now[2], self->base[2]);
+		EXPECT_EQ(now[0], 300 + i) {
+			TH_LOG("level 3 after SET through a larger struct");
+		}
+		EXPECT_EQ(now[1], 400 + i) {
+			TH_LOG("level 2 after SET through a larger struct");
+		}
+		EXPECT_EQ(now[2], self->base[2]) {
+			TH_LOG("level 1 changed though the vector stopped at level 2");
+		}
 	}
 }
 

@@ -193,7 +193,9 @@ TEST_F(levels, parent_fd)
 	if (lvl == 0) {
 		/* The initial namespace has no parent to hand out. */
 		ASSERT_EQ(fd, -1);
-		ASSERT_EQ(errno, EPERM);
+		ASSERT_EQ(errno, EPERM) {
+			TH_LOG("NS_GET_PARENT on the initial pid namespace");
+		}
 		return;
 	}
 	ASSERT_GE(fd, 0) {
@@ -219,28 +221,36 @@ TEST_F(levels, get_set_roundtrip)
 	int i;
 
 	memset(text, 0x55, sizeof(text));
-	ASSERT_EQ(nsl_get_text(fd, text, sizeof(text), &len), 0);
-	ASSERT_EQ(strlen(text) + 1, len);
+	ASSERT_OK(nsl_get_text(fd, text, sizeof(text), &len));
+	ASSERT_EQ(strlen(text) + 1, len) {
+		TH_LOG("GET out_len does not match the text it wrote");
+	}
 	ASSERT_EQ(nsl_parse(text, v1, NSL_MAX_LEVELS), lvl + 1) {
 		TH_LOG("GET text \"%s\"", text);
 	}
 
 	/* Exactly the needed capacity is enough. */
 	memset(small, 0x55, sizeof(small));
-	ASSERT_EQ(nsl_get_text(fd, small, len, &len2), 0);
-	ASSERT_EQ(len2, len);
+	ASSERT_OK(nsl_get_text(fd, small, len, &len2));
+	ASSERT_EQ(len2, len) {
+		TH_LOG("GET with the exact capacity reported another length");
+	}
 
 	/* One byte short: ERANGE, needed length reported, buffer untouched. */
 	memset(small, 0x55, sizeof(small));
 	ASSERT_EQ(nsl_get_text(fd, small, len - 1, &len2), -ERANGE);
-	ASSERT_EQ(len2, len);
+	ASSERT_EQ(len2, len) {
+		TH_LOG("ERANGE did not report the needed length");
+	}
 	for (i = 0; i < (int)sizeof(small); i++) {
 		ASSERT_EQ(small[i], 0x55) {
 			TH_LOG("byte %d of a too small GET buffer was written", i);
 		}
 	}
 	ASSERT_EQ(nsl_get_text(fd, NULL, 0, &len2), -ERANGE);
-	ASSERT_EQ(len2, len);
+	ASSERT_EQ(len2, len) {
+		TH_LOG("ERANGE with a NULL buffer did not report the needed length");
+	}
 
 	if (lvl + 1 > NS_LAST_PIDS_MAX_LEVELS) {
 		ASSERT_EQ(nsl_set(fd, text), -EINVAL) {
@@ -274,7 +284,7 @@ TEST(zero_and_pid_max)
 	int i;
 
 	ASSERT_GT(pid_max, NSL_RESERVED_PIDS);
-	ASSERT_EQ(nsl_hier_build(&h, 1), 0);
+	ASSERT_OK(nsl_hier_build(&h, 1));
 	cases[0][0] = 0;
 	cases[1][0] = pid_max - 2;
 	cases[2][0] = pid_max - 1;
@@ -293,7 +303,9 @@ TEST(zero_and_pid_max)
 			TH_LOG("SET \"%s\": %s", text, strerror(errno));
 		}
 		ASSERT_EQ(nsl_get(h.fd[1], got, 2), 2);
-		EXPECT_EQ(got[0], cases[i][0]);
+		EXPECT_EQ(got[0], cases[i][0]) {
+			TH_LOG("GET does not read back the value just set");
+		}
 		child = nsl_spawn(h.fd[1]);
 		ASSERT_GT(child, 0);
 		ASSERT_EQ(nsl_read_nspid(child, nspid, 2), 2);
@@ -351,20 +363,24 @@ TEST(same_as_sysctl)
 	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(shared, MAP_FAILED);
-	ASSERT_EQ(nsl_hier_build(&a, 1), 0);
-	ASSERT_EQ(nsl_hier_build(&b, 1), 0);
+	ASSERT_OK(nsl_hier_build(&a, 1));
+	ASSERT_OK(nsl_hier_build(&b, 1));
 
 	/* Both levels get occupants at 200 and 201. */
 	for (k = 0; k < 2; k++) {
 		struct nsl_hier *h = k ? &b : &a;
 
-		ASSERT_EQ(nsl_set(h->fd[1], "199"), 0);
+		ASSERT_OK(nsl_set(h->fd[1], "199"));
 		occ[k][0] = nsl_spawn(h->fd[1]);
 		occ[k][1] = nsl_spawn(h->fd[1]);
 		ASSERT_GT(occ[k][0], 0);
 		ASSERT_GT(occ[k][1], 0);
-		ASSERT_TRUE(nsl_pid_in_use(h->fd[1], 200));
-		ASSERT_TRUE(nsl_pid_in_use(h->fd[1], 201));
+		ASSERT_TRUE(nsl_pid_in_use(h->fd[1], 200)) {
+			TH_LOG("occupant did not get pid 200");
+		}
+		ASSERT_TRUE(nsl_pid_in_use(h->fd[1], 201)) {
+			TH_LOG("occupant did not get pid 201");
+		}
 	}
 
 	for (i = 0; i < (int)ARRAY_SIZE(values); i++) {
@@ -373,8 +389,8 @@ TEST(same_as_sysctl)
 		char text[32];
 
 		/* The sysctl writer takes a pid: a dummy does the same in a. */
-		ASSERT_EQ(nsl_set(a.fd[1], "500"), 0);
-		ASSERT_EQ(nsl_set(b.fd[1], "500"), 0);
+		ASSERT_OK(nsl_set(a.fd[1], "500"));
+		ASSERT_OK(nsl_set(b.fd[1], "500"));
 		dummy = nsl_spawn(a.fd[1]);
 		ASSERT_GT(dummy, 0);
 
@@ -382,7 +398,7 @@ TEST(same_as_sysctl)
 		       nsl_next_free(a.fd[1], NSL_RESERVED_PIDS - 1) :
 		       nsl_next_free(a.fd[1], values[i]);
 		snprintf(text, sizeof(text), "%ld", values[i]);
-		ASSERT_EQ(nsl_set(a.fd[1], text), 0);
+		ASSERT_OK(nsl_set(a.fd[1], text));
 		child = nsl_spawn(a.fd[1]);
 		ASSERT_GT(child, 0);
 		ASSERT_EQ(nsl_read_nspid(child, nspid, 2), 2);
@@ -423,23 +439,31 @@ TEST(wanted_pid_taken)
 	pid_t occupant;
 	int j;
 
-	ASSERT_EQ(nsl_hier_build(&h, 3), 0);
-	ASSERT_EQ(nsl_set(h.fd[3], "500:600:700"), 0);
+	ASSERT_OK(nsl_hier_build(&h, 3));
+	ASSERT_OK(nsl_set(h.fd[3], "500:600:700"));
 	occupant = nsl_spawn(h.fd[3]);
 	ASSERT_GT(occupant, 0);
-	ASSERT_TRUE(nsl_pid_in_use(h.fd[3], 501));
-	ASSERT_TRUE(nsl_pid_in_use(h.fd[2], 601));
-	ASSERT_TRUE(nsl_pid_in_use(h.fd[1], 701));
+	ASSERT_TRUE(nsl_pid_in_use(h.fd[3], 501)) {
+		TH_LOG("occupant did not get 501 at level 3");
+	}
+	ASSERT_TRUE(nsl_pid_in_use(h.fd[2], 601)) {
+		TH_LOG("occupant did not get 601 at level 2");
+	}
+	ASSERT_TRUE(nsl_pid_in_use(h.fd[1], 701)) {
+		TH_LOG("occupant did not get 701 at level 1");
+	}
 
 	/* Level 2 asks for a free pid, the others for taken ones. */
-	ASSERT_EQ(nsl_set(h.fd[3], "500:610:700"), 0);
+	ASSERT_OK(nsl_set(h.fd[3], "500:610:700"));
 	ASSERT_EQ(nsl_get(h.fd[3], before, 4), 4);
 	want[0] = nsl_next_free(h.fd[0], before[3]);
 	want[1] = 702;
 	want[2] = 611;
 	want[3] = 502;
 	for (j = 1; j < 4; j++) {
-		ASSERT_EQ(nsl_next_free(h.fd[j], before[3 - j]), want[j]);
+		ASSERT_EQ(nsl_next_free(h.fd[j], before[3 - j]), want[j]) {
+			TH_LOG("level %d: allocator precondition differs from expectation", j);
+		}
 	}
 	check_fork(_metadata, &h, 3, want);
 	nsl_reap(occupant);
@@ -483,7 +507,9 @@ static int open_uninit(struct __test_metadata *_metadata, struct nsl_hier *h,
 	ASSERT_EQ(read(pipefd[0], &c, 1), 1);
 	close(pipefd[0]);
 	/* /proc hides such a namespace (ENOENT); the pidfd ioctl does not. */
-	ASSERT_EQ(nsl_open_ns(*task, "pid_for_children"), -ENOENT);
+	ASSERT_EQ(nsl_open_ns(*task, "pid_for_children"), -ENOENT) {
+		TH_LOG("/proc should hide a pid_for_children without init");
+	}
 	fd = nsl_open_pfc_pidfd(*task);
 	ASSERT_GE(fd, 0) {
 		TH_LOG("PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE: %s", strerror(-fd));
@@ -506,24 +532,26 @@ TEST(no_init_yet)
 	long expect[4];
 	pid_t task, child;
 
-	ASSERT_EQ(nsl_hier_build(&h, 2), 0);
+	ASSERT_OK(nsl_hier_build(&h, 2));
 	fd = open_uninit(_metadata, &h, 2, &task);
 
 	ASSERT_EQ(nsl_get(fd, v, NSL_MAX_LEVELS), 4);
-	EXPECT_EQ(v[0], 0);
+	EXPECT_EQ(v[0], 0) {
+		TH_LOG("a namespace without init must read as 0");
+	}
 	root = nsl_pick_root_value(h.fd[0], v[3]);
 	ASSERT_GT(root, 0);
 
-	EXPECT_EQ(nsl_set(fd, "5"), -EINVAL);
-	EXPECT_EQ(nsl_set(fd, "1"), -EINVAL);
-	EXPECT_EQ(nsl_set(fd, "0"), 0);
-	EXPECT_EQ(nsl_set(fd, "0:150"), 0);
+	EXPECT_ERR(nsl_set(fd, "5"), EINVAL);
+	EXPECT_ERR(nsl_set(fd, "1"), EINVAL);
+	EXPECT_OK(nsl_set(fd, "0"));
+	EXPECT_OK(nsl_set(fd, "0:150"));
 	snprintf(text, sizeof(text), "0:160:170:%ld", root);
-	EXPECT_EQ(nsl_set(fd, text), 0);
+	EXPECT_OK(nsl_set(fd, text));
 
 	/* All or nothing: the bad innermost value keeps 160:170:root. */
 	snprintf(text, sizeof(text), "4:161:171:%ld", root + 500);
-	EXPECT_EQ(nsl_set(fd, text), -EINVAL);
+	EXPECT_ERR(nsl_set(fd, text), EINVAL);
 	ASSERT_EQ(nsl_get(fd, v, NSL_MAX_LEVELS), 4);
 	expect[0] = 0;
 	expect[1] = 160;
@@ -542,7 +570,10 @@ TEST(no_init_yet)
 	child = nsl_spawn(fd);
 	ASSERT_GT(child, 0);
 	ASSERT_EQ(nsl_read_nspid(child, v, NSL_MAX_LEVELS), 4);
-	EXPECT_TRUE(v[0] >= want[0] && v[0] <= want[0] + NSL_ROOT_SLACK);
+	EXPECT_TRUE(v[0] >= want[0] && v[0] <= want[0] + NSL_ROOT_SLACK) {
+		TH_LOG("level 0 pid %ld outside [%ld, %ld]", v[0], want[0],
+		       want[0] + NSL_ROOT_SLACK);
+	}
 	for (bad = 1; bad < 4; bad++) {
 		EXPECT_EQ(v[bad], want[bad]) {
 			TH_LOG("level %d: pid %ld, expected %ld", bad, v[bad],
@@ -550,12 +581,16 @@ TEST(no_init_yet)
 		}
 	}
 	ASSERT_EQ(nsl_get(fd, v, NSL_MAX_LEVELS), 4);
-	EXPECT_EQ(v[0], 1);
+	EXPECT_EQ(v[0], 1) {
+		TH_LOG("after its first fork the namespace must read 1");
+	}
 
 	/* With init alive the namespace takes any value. */
-	EXPECT_EQ(nsl_set(fd, "41"), 0);
+	EXPECT_OK(nsl_set(fd, "41"));
 	ASSERT_EQ(nsl_get(fd, v, NSL_MAX_LEVELS), 4);
-	EXPECT_EQ(v[0], 41);
+	EXPECT_EQ(v[0], 41) {
+		TH_LOG("SET 41 with init alive did not take effect");
+	}
 
 	nsl_reap(child);
 	nsl_reap(task);
@@ -571,16 +606,20 @@ TEST(no_init_yet_top)
 	int fd = -EBADF;
 	pid_t task, child;
 
-	ASSERT_EQ(nsl_hier_build(&h, 0), 0);
+	ASSERT_OK(nsl_hier_build(&h, 0));
 	fd = open_uninit(_metadata, &h, 0, &task);
 	ASSERT_EQ(nsl_get(fd, v, 2), 2);
-	EXPECT_EQ(v[0], 0);
-	EXPECT_EQ(nsl_set(fd, "299"), -EINVAL);
-	EXPECT_EQ(nsl_set(fd, "0"), 0);
+	EXPECT_EQ(v[0], 0) {
+		TH_LOG("a namespace without init must read as 0");
+	}
+	EXPECT_ERR(nsl_set(fd, "299"), EINVAL);
+	EXPECT_OK(nsl_set(fd, "0"));
 	child = nsl_spawn(fd);
 	ASSERT_GT(child, 0);
 	ASSERT_EQ(nsl_read_nspid(child, nspid, 2), 2);
-	EXPECT_EQ(nspid[1], 1);
+	EXPECT_EQ(nspid[1], 1) {
+		TH_LOG("the first task of a new namespace must be pid 1");
+	}
 	nsl_reap(child);
 	nsl_reap(task);
 	close(fd);

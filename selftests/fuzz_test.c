@@ -222,7 +222,7 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	ASSERT_EQ(nsl_hier_build(&self->h, DEPTH), 0);
+	ASSERT_OK(nsl_hier_build(&self->h, DEPTH));
 	self->st = mmap(NULL, sizeof(*self->st), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(self->st, MAP_FAILED);
@@ -270,17 +270,25 @@ TEST_F_TIMEOUT(fuzz, random_arguments, 600)
 	EXPECT_EQ(st->bad_ret, 0) {
 		TH_LOG("undocumented answer: %s", st->bad_desc);
 	}
-	EXPECT_GT(st->calls, 0UL);
+	EXPECT_GT(st->calls, 0UL) {
+		TH_LOG("the fuzzer made no call");
+	}
 
 	/* The hierarchy still behaves. */
-	ASSERT_EQ(nsl_set(self->h.fd[DEPTH], "123:234:345"), 0);
+	ASSERT_OK(nsl_set(self->h.fd[DEPTH], "123:234:345"));
 	pid = nsl_spawn(self->h.fd[DEPTH]);
 	ASSERT_GT(pid, 0);
 	ASSERT_EQ(nsl_read_nspid(pid, nspid, NSL_MAX_LEVELS), DEPTH + 1);
 	nsl_reap(pid);
-	EXPECT_EQ(nspid[3], 124);
-	EXPECT_EQ(nspid[2], 235);
-	EXPECT_EQ(nspid[1], 346);
+	EXPECT_EQ(nspid[3], 124) {
+		TH_LOG("level 3 pid after SET 123 following the fuzz run");
+	}
+	EXPECT_EQ(nspid[2], 235) {
+		TH_LOG("level 2 pid after SET 234 following the fuzz run");
+	}
+	EXPECT_EQ(nspid[1], 346) {
+		TH_LOG("level 1 pid after SET 345 following the fuzz run");
+	}
 }
 
 TEST_HARNESS_MAIN

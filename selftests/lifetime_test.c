@@ -35,25 +35,37 @@ TEST(dead_namespaces)
 	long v[NSL_MAX_LEVELS];
 	struct nsl_hier h;
 	pid_t child;
-	int parent;
+	int parent = -EBADF;
 
-	ASSERT_EQ(nsl_hier_build(&h, 2), 0);
-	ASSERT_EQ(nsl_set(h.fd[2], "200:300"), 0);
+	ASSERT_OK(nsl_hier_build(&h, 2));
+	ASSERT_OK(nsl_set(h.fd[2], "200:300"));
 
 	/* Holder 0 outlives level 1's init: reaping it means all are gone. */
 	kill(h.pid[1], SIGKILL);
 	ASSERT_EQ(waitpid(h.pid[0], NULL, 0), h.pid[0]);
 	memset(h.pid, 0, sizeof(h.pid));
-	ASSERT_FALSE(nsl_pid_in_use(h.fd[1], 1));
-	ASSERT_FALSE(nsl_pid_in_use(h.fd[2], 1));
+	ASSERT_FALSE(nsl_pid_in_use(h.fd[1], 1)) {
+		TH_LOG("level 1 still has a task");
+	}
+	ASSERT_FALSE(nsl_pid_in_use(h.fd[2], 1)) {
+		TH_LOG("level 2 still has a task");
+	}
 
 	ASSERT_EQ(nsl_get(h.fd[2], v, NSL_MAX_LEVELS), 3);
-	EXPECT_EQ(v[0], 200);
-	EXPECT_EQ(v[1], 300);
-	EXPECT_EQ(nsl_set(h.fd[2], "210:310"), 0);
+	EXPECT_EQ(v[0], 200) {
+		TH_LOG("dead level 2 lost its last pid");
+	}
+	EXPECT_EQ(v[1], 300) {
+		TH_LOG("dead level 1 lost its last pid");
+	}
+	EXPECT_OK(nsl_set(h.fd[2], "210:310"));
 	ASSERT_EQ(nsl_get(h.fd[2], v, NSL_MAX_LEVELS), 3);
-	EXPECT_EQ(v[0], 210);
-	EXPECT_EQ(v[1], 310);
+	EXPECT_EQ(v[0], 210) {
+		TH_LOG("SET on a dead level 2 not read back");
+	}
+	EXPECT_EQ(v[1], 310) {
+		TH_LOG("SET on a dead level 1 not read back");
+	}
 
 	/*
 	 * alloc_pid() takes the numbers before it sees that the namespace
@@ -62,19 +74,25 @@ TEST(dead_namespaces)
 	child = nsl_spawn(h.fd[2]);
 	if (child > 0)
 		nsl_reap(child);
-	EXPECT_EQ(child, -ENOMEM);
-	EXPECT_EQ(nsl_set(h.fd[2], "220:330"), 0);
+	EXPECT_EQ(child, -ENOMEM) {
+		TH_LOG("fork into a dead namespace: %d", child);
+	}
+	EXPECT_OK(nsl_set(h.fd[2], "220:330"));
 
 	/* The deeper fd alone keeps its ancestors alive. */
 	close(h.fd[1]);
 	h.fd[1] = -EBADF;
 	parent = ioctl(h.fd[2], NS_GET_PARENT);
 	ASSERT_GE(parent, 0);
-	EXPECT_EQ(nsl_set(parent, "340"), 0);
+	EXPECT_OK(nsl_set(parent, "340"));
 	close(parent);
 	ASSERT_EQ(nsl_get(h.fd[2], v, NSL_MAX_LEVELS), 3);
-	EXPECT_EQ(v[0], 220);
-	EXPECT_EQ(v[1], 340);
+	EXPECT_EQ(v[0], 220) {
+		TH_LOG("level 2 changed by a SET on level 1 only");
+	}
+	EXPECT_EQ(v[1], 340) {
+		TH_LOG("SET through NS_GET_PARENT not read back");
+	}
 	nsl_hier_destroy(&h);
 }
 
@@ -193,7 +211,7 @@ TEST_F_TIMEOUT(reload, reload_while_busy, 1800)
 	hm = calloc(1, sizeof(*hm));
 	ASSERT_NE(hm, NULL);
 	pthread_mutex_init(&hm->lock, NULL);
-	ASSERT_EQ(nsl_hier_build(&hm->h, DEPTH), 0);
+	ASSERT_OK(nsl_hier_build(&hm->h, DEPTH));
 	for (t = 0; t < 4; t++) {
 		w[t].hm = hm;
 		w[t].role = t;
@@ -220,17 +238,25 @@ TEST_F_TIMEOUT(reload, reload_while_busy, 1800)
 	EXPECT_EQ(hm->errors, 0UL) {
 		TH_LOG("%lu bad results, first: %s", hm->errors, hm->first_error);
 	}
-	EXPECT_GT(hm->ok, 0UL);
+	EXPECT_GT(hm->ok, 0UL) {
+		TH_LOG("no call succeeded while reloading");
+	}
 
 	/* The reloaded module works: exact pids at every nested level. */
-	ASSERT_EQ(nsl_set(hm->h.fd[DEPTH], "700:800:900"), 0);
+	ASSERT_OK(nsl_set(hm->h.fd[DEPTH], "700:800:900"));
 	child = nsl_spawn(hm->h.fd[DEPTH]);
 	ASSERT_GT(child, 0);
 	ASSERT_EQ(nsl_read_nspid(child, nspid, NSL_MAX_LEVELS), DEPTH + 1);
 	nsl_reap(child);
-	EXPECT_EQ(nspid[1], 901);
-	EXPECT_EQ(nspid[2], 801);
-	EXPECT_EQ(nspid[3], 701);
+	EXPECT_EQ(nspid[1], 901) {
+		TH_LOG("level 1 pid after SET 900 on the reloaded module");
+	}
+	EXPECT_EQ(nspid[2], 801) {
+		TH_LOG("level 2 pid after SET 800 on the reloaded module");
+	}
+	EXPECT_EQ(nspid[3], 701) {
+		TH_LOG("level 3 pid after SET 700 on the reloaded module");
+	}
 	nsl_hier_destroy(&hm->h);
 	free(hm);
 }
@@ -338,7 +364,7 @@ TEST_F_TIMEOUT(copy, rmmod_during_user_copy, 120)
 	if (r.uffd < 0)
 		SKIP(return, "userfaultfd unavailable: %s", strerror(errno));
 	ASSERT_EQ(ioctl(r.uffd, UFFDIO_API, &api), 0);
-	ASSERT_EQ(nsl_hier_build(&h, DEPTH), 0);
+	ASSERT_OK(nsl_hier_build(&h, DEPTH));
 	r.fault_efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_GE(r.fault_efd, 0);
 	r.page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
@@ -372,7 +398,9 @@ TEST_F_TIMEOUT(copy, rmmod_during_user_copy, 120)
 	pthread_join(caller, NULL);
 	pthread_join(handler, NULL);
 
-	ASSERT_EQ(r.handler_err, 0);
+	ASSERT_EQ(r.handler_err, 0) {
+		TH_LOG("userfaultfd handler step %d failed", r.handler_err);
+	}
 	EXPECT_EQ(ret, 0) {
 		TH_LOG("rmmod while a caller was inside: %s", strerror(-ret));
 	}
@@ -402,9 +430,15 @@ TEST_F_TIMEOUT(copy, rmmod_during_user_copy, 120)
 			TH_LOG("GET wrote \"%.64s\"", r.page);
 		}
 	} else {
-		EXPECT_EQ(v[0], 1111);
-		EXPECT_EQ(v[1], 1222);
-		EXPECT_EQ(v[2], 1333);
+		EXPECT_EQ(v[0], 1111) {
+			TH_LOG("level 3 after a SET that waited out rmmod");
+		}
+		EXPECT_EQ(v[1], 1222) {
+			TH_LOG("level 2 after a SET that waited out rmmod");
+		}
+		EXPECT_EQ(v[2], 1333) {
+			TH_LOG("level 1 after a SET that waited out rmmod");
+		}
 	}
 	close(r.uffd);
 	close(r.fault_efd);

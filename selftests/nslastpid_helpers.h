@@ -69,6 +69,33 @@ struct nsl_mnt_ns_info {
 
 #define NSL_TEXT_CAP		(NS_LAST_PIDS_TEXT_MAX + 64)
 
+/*
+ * For calls that return 0 or -errno: assert or expect success and log the
+ * call and the error by name. Only usable where the harness is included.
+ */
+#ifdef ASSERT_EQ
+#define ASSERT_OK(expr) do { \
+	int __nsl_ret = (expr); \
+	ASSERT_EQ(__nsl_ret, 0) { \
+		TH_LOG("%s failed: %s", #expr, strerror(-__nsl_ret)); \
+	} \
+} while (0)
+#define EXPECT_OK(expr) do { \
+	int __nsl_ret = (expr); \
+	EXPECT_EQ(__nsl_ret, 0) { \
+		TH_LOG("%s failed: %s", #expr, strerror(-__nsl_ret)); \
+	} \
+} while (0)
+#define EXPECT_ERR(expr, err) do { \
+	int __nsl_ret = (expr), __nsl_err = (err); \
+	EXPECT_EQ(__nsl_ret, -__nsl_err) { \
+		TH_LOG("%s: %s, expected %s", #expr, \
+		       __nsl_ret ? strerror(-__nsl_ret) : "success", \
+		       strerror(__nsl_err)); \
+	} \
+} while (0)
+#endif
+
 /* Returns 0 or -errno, so callers can compare against documented codes. */
 static inline int nsl_ioctl(int fd, unsigned long cmd, void *arg)
 {

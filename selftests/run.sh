@@ -54,9 +54,10 @@ for t in "${tests[@]}"; do
 	num=$((num + 1))
 	log=$(mktemp)
 	start=$(date +%s)
-	rc=0
-	"$out/$t" >"$log" 2>&1 || rc=$?
-	sed 's/^/# /' "$log"
+	# Streamed, not buffered: if the kernel dies mid-test, the lines so
+	# far still reach the console.
+	"$out/$t" 2>&1 | tee "$log" | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
 	# The harness's last line counts its tests; add them up.
 	totals=$(grep -E '^# Totals: ' "$log" | tail -n 1 || true)
 	if [ -n "$totals" ]; then

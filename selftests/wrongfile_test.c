@@ -108,10 +108,10 @@ FIXTURE_SETUP(files)
 		"net", "uts", "ipc", "mnt", "user", "cgroup", "time",
 		"time_for_children",
 	};
-	int sv[2], pipefd[2], fd, i;
+	int sv[2], pipefd[2], fd = -EBADF, i;
 	char name[48];
 
-	ASSERT_EQ(nsl_hier_build(&self->h, DEPTH), 0);
+	ASSERT_OK(nsl_hier_build(&self->h, DEPTH));
 	ASSERT_EQ(nsl_set(self->h.fd[DEPTH], "111:122"), 0) {
 		TH_LOG("SET on a pid namespace failed: %s", strerror(errno));
 	}

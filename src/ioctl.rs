@@ -122,7 +122,7 @@ fn read_arg(call: &IoctlCall<'_>) -> Result<NsSpecificArg> {
 
 /// The namespaces a vector of `count` values covers, innermost first.
 struct Levels<'a> {
-    ns: [Option<PidNs<'a>>; vector::MAX_LEVELS],
+    ns: [Option<PidNs<'a>>; vector::CAPACITY],
     count: usize,
 }
 
@@ -144,7 +144,7 @@ impl<'a> Levels<'a> {
         }
 
         let mut levels = Levels {
-            ns: [None; vector::MAX_LEVELS],
+            ns: [None; vector::CAPACITY],
             count: 0,
         };
         let mut cur = Some(ns);

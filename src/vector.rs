@@ -9,8 +9,14 @@
 
 use core::fmt;
 
-/// Most levels one vector may name: `NS_LAST_PIDS_MAX_LEVELS`.
+/// Most levels a vector text may name: `NS_LAST_PIDS_MAX_LEVELS`, the same
+/// limit as `clone3()`'s `set_tid`.
 pub const MAX_LEVELS: usize = 32;
+
+/// Most values a [`LastPids`] holds: one more than [`MAX_LEVELS`], because a
+/// namespace at the deepest level (32) has 33 levels counting the initial
+/// one, and reading them all back must work.
+pub const CAPACITY: usize = MAX_LEVELS + 1;
 
 /// Longest vector text accepted from userspace, NUL included: `NS_LAST_PIDS_TEXT_MAX`.
 pub const TEXT_MAX: usize = 256;
@@ -18,15 +24,15 @@ pub const TEXT_MAX: usize = 256;
 /// Decimal digits of `u32::MAX`.
 const U32_DIGITS: usize = 10;
 
-/// Room to format [`MAX_LEVELS`] values of any `u32`, their separators and a NUL.
-pub const FORMAT_MAX: usize = MAX_LEVELS * U32_DIGITS + (MAX_LEVELS - 1) + 1;
+/// Room to format [`CAPACITY`] values of any `u32`, their separators and a NUL.
+pub const FORMAT_MAX: usize = CAPACITY * U32_DIGITS + (CAPACITY - 1) + 1;
 
-/// A vector of at most [`MAX_LEVELS`] last pids, innermost namespace first.
+/// A vector of at most [`CAPACITY`] last pids, innermost namespace first.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct LastPids {
     // Only the first `len` entries are meaningful; the rest stay 0 so that
     // the derived equality compares the vectors and nothing else.
-    values: [u32; MAX_LEVELS],
+    values: [u32; CAPACITY],
     len: usize,
 }
 
@@ -34,12 +40,12 @@ impl LastPids {
     /// Returns a vector of no values.
     pub const fn empty() -> Self {
         Self {
-            values: [0; MAX_LEVELS],
+            values: [0; CAPACITY],
             len: 0,
         }
     }
 
-    /// Returns a vector holding `values`, or `None` if there are more than [`MAX_LEVELS`].
+    /// Returns a vector holding `values`, or `None` if there are more than [`CAPACITY`].
     pub fn from_slice(values: &[u32]) -> Option<Self> {
         let mut pids = Self::empty();
         for &value in values {
@@ -64,7 +70,7 @@ impl LastPids {
 
     /// Returns the values, innermost namespace first.
     pub fn as_slice(&self) -> &[u32] {
-        // `len` never exceeds `MAX_LEVELS`, so the fallback is never taken.
+        // `len` never exceeds `CAPACITY`, so the fallback is never taken.
         self.values.get(..self.len).unwrap_or(&[])
     }
 
@@ -179,6 +185,7 @@ pub fn parse(text: &[u8], max: u32) -> Result<LastPids, ParseError> {
         let slot = pids
             .values
             .get_mut(index)
+            .filter(|_| index < MAX_LEVELS)
             .ok_or(ParseError::TooManyLevels)?;
         *slot = parse_field(digits, offset, index + 1, max)?;
         pids.len = index + 1;

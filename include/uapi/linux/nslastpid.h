@@ -23,14 +23,21 @@
 #define NS_PID_SET_LAST_PIDS		1
 #define NS_PID_GET_LAST_PIDS		2
 
-/* Most levels one vector may name: MAX_PID_NS_LEVEL in the kernel. */
+/*
+ * Most levels a SET vector may name: MAX_PID_NS_LEVEL in the kernel, the
+ * limit of clone3()'s set_tid too. A GET can report one level more: a
+ * namespace at the deepest level, 32, has 33 counting the initial one.
+ */
 #define NS_LAST_PIDS_MAX_LEVELS		32
 
 /*
- * Longest vector text, terminating NUL included: 32 values of at most 7
+ * Longest SET text, terminating NUL included: 32 values of at most 7
  * digits (PID_MAX_LIMIT is 4194304) and 31 separators.
  */
 #define NS_LAST_PIDS_TEXT_MAX		256
+
+/* A GET buffer of this size always suffices: 33 values, 32 separators. */
+#define NS_LAST_PIDS_GET_TEXT_MAX	264
 
 /**
  * struct ns_specific_arg - argument of NS_SPECIFIC_IOC

@@ -3,7 +3,7 @@
 //! Example-based tests of the vector parser: every error, its boundaries and the formatter.
 
 use nslastpid_vector::{
-    format, parse, text_of, LastPids, ParseError, FORMAT_MAX, MAX_LEVELS, TEXT_MAX,
+    format, parse, text_of, LastPids, ParseError, CAPACITY, FORMAT_MAX, MAX_LEVELS, TEXT_MAX,
 };
 
 /// `pid_max` at its largest, `PID_MAX_LIMIT` on 64-bit kernels.
@@ -38,11 +38,9 @@ fn uapi_define(name: &str) -> usize {
 fn constants_match_the_uapi_header() {
     assert_eq!(MAX_LEVELS, uapi_define("NS_LAST_PIDS_MAX_LEVELS"));
     assert_eq!(TEXT_MAX, uapi_define("NS_LAST_PIDS_TEXT_MAX"));
-    assert_eq!(FORMAT_MAX, 352);
-    assert_eq!(
-        FORMAT_MAX,
-        MAX_LEVELS * u32::MAX.to_string().len() + MAX_LEVELS
-    );
+    assert_eq!(CAPACITY, uapi_define("NS_LAST_PIDS_MAX_LEVELS") + 1);
+    assert_eq!(FORMAT_MAX, 363);
+    assert_eq!(FORMAT_MAX, CAPACITY * u32::MAX.to_string().len() + CAPACITY);
 }
 
 #[test]
@@ -62,12 +60,15 @@ fn last_pids_push_and_slice() {
 
 #[test]
 fn last_pids_capacity() {
-    let full: Vec<u32> = (1..=32).collect();
-    let mut pids = LastPids::from_slice(&full).expect("32 values fit");
-    assert_eq!(pids.len(), MAX_LEVELS);
-    assert!(!pids.push(33));
+    // A vector holds one more value than a text may name: GET of a
+    // namespace at the deepest level reports 33 levels.
+    let full: Vec<u32> = (1..=33).collect();
+    let mut pids = LastPids::from_slice(&full).expect("33 values fit");
+    assert_eq!(pids.len(), CAPACITY);
+    assert_eq!(CAPACITY, MAX_LEVELS + 1);
+    assert!(!pids.push(34));
     assert_eq!(pids.as_slice(), full.as_slice());
-    assert_eq!(LastPids::from_slice(&(1..=33).collect::<Vec<u32>>()), None);
+    assert_eq!(LastPids::from_slice(&(1..=34).collect::<Vec<u32>>()), None);
     assert_eq!(LastPids::from_slice(&[]), Some(LastPids::empty()));
 }
 
@@ -334,14 +335,20 @@ fn format_examples() {
 
 #[test]
 fn format_largest_vector_fills_the_buffer() {
-    let pids = LastPids::from_slice(&[u32::MAX; MAX_LEVELS]).unwrap();
+    let pids = LastPids::from_slice(&[u32::MAX; CAPACITY]).unwrap();
     let f = format(&pids);
     assert_eq!(f.as_bytes_with_nul().len(), FORMAT_MAX);
     assert_eq!(
         f.as_bytes(),
-        repeat_field("4294967295", MAX_LEVELS).as_bytes()
+        repeat_field("4294967295", CAPACITY).as_bytes()
     );
-    assert_eq!(parse(f.as_bytes(), u32::MAX), Ok(pids));
+    // A text names at most MAX_LEVELS values, so this one does not parse.
+    assert_eq!(
+        parse(f.as_bytes(), u32::MAX),
+        Err(ParseError::TooManyLevels)
+    );
+    let pids = LastPids::from_slice(&[u32::MAX; MAX_LEVELS]).unwrap();
+    assert_eq!(parse(format(&pids).as_bytes(), u32::MAX), Ok(pids));
 }
 
 #[test]
