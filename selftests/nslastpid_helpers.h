@@ -699,4 +699,42 @@ static inline int nsl_module_load(const char *path)
 	return ret;
 }
 
+/*
+ * SETs @text (@n values) on @nsfd, a namespace @depth levels below the
+ * caller's, forks a task there and compares its nested pids with the values
+ * plus one. Returns 0 if they match, -1 with @why filled if not, or a
+ * negative errno if a step failed.
+ */
+static inline int nsl_set_spawn_check(int nsfd, int depth, const char *text,
+				      char *why, size_t why_len)
+{
+	long vals[NSL_MAX_LEVELS], nspid[NSL_MAX_LEVELS];
+	int n, k, ret;
+	pid_t pid;
+
+	n = nsl_parse(text, vals, NSL_MAX_LEVELS);
+	if (n <= 0 || n > depth)
+		return -EINVAL;
+	ret = nsl_set(nsfd, text);
+	if (ret)
+		return ret;
+	pid = nsl_spawn(nsfd);
+	if (pid < 0)
+		return pid;
+	ret = nsl_read_nspid(pid, nspid, NSL_MAX_LEVELS);
+	nsl_reap(pid);
+	if (ret != depth + 1)
+		return ret < 0 ? ret : -ERANGE;
+	/* NSpid lists the outermost level first, the vector the innermost. */
+	for (k = 0; k < n; k++) {
+		if (nspid[depth - k] != vals[k] + 1) {
+			snprintf(why, why_len,
+				 "level %d pid is %ld after SET %ld",
+				 depth - k, nspid[depth - k], vals[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 #endif /* NSLASTPID_HELPERS_H */

@@ -45,6 +45,15 @@ fn text_of(pids: &LastPids) -> String {
     items.join(":")
 }
 
+/// Prints a namespace and its last pids as one JSON object.
+fn print_last_pids_json(ns: &PidNs, pids: &LastPids) -> io::Result<()> {
+    print(&format!(
+        "{{\"ns\":{},\"last_pids\":{}}}",
+        json_str(ns.name()),
+        json_list(pids.as_slice())
+    ))
+}
+
 fn print(line: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "{line}")?;
@@ -66,11 +75,7 @@ fn run(cli: Cli) -> io::Result<u8> {
             let ns = PidNs::open(target.path())?;
             let pids = ns.get_last_pids()?;
             if json {
-                print(&format!(
-                    "{{\"ns\":{},\"last_pids\":{}}}",
-                    json_str(ns.name()),
-                    json_list(pids.as_slice())
-                ))?;
+                print_last_pids_json(&ns, &pids)?;
             } else {
                 print(&text_of(&pids))?;
             }
@@ -85,11 +90,7 @@ fn run(cli: Cli) -> io::Result<u8> {
             let ns = PidNs::open(target.path())?;
             ns.set_last_pids(&pids)?;
             if json {
-                print(&format!(
-                    "{{\"ns\":{},\"last_pids\":{}}}",
-                    json_str(ns.name()),
-                    json_list(pids.as_slice())
-                ))?;
+                print_last_pids_json(&ns, &pids)?;
             }
             Ok(0)
         }
