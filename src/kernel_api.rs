@@ -367,10 +367,11 @@ unsafe impl Sync for HookOps {}
 ///
 /// # Invariants
 ///
-/// `ops` is registered with ftrace and [`STATE`] points to `state`.
+/// `ops` is registered with ftrace and [`STATE`] points to `_state`.
 pub(crate) struct Diversion {
     ops: HookOps,
-    state: Pin<KBox<State>>,
+    /// Owned here, used by diverted calls through [`STATE`].
+    _state: Pin<KBox<State>>,
 }
 
 impl Diversion {
@@ -412,6 +413,8 @@ impl Diversion {
                 "ns_ioctl is not traceable (error {}): kernel without dynamic ftrace on it\n",
                 ret
             );
+            // SAFETY: The ops was never registered.
+            unsafe { raw::ftrace_free_filter(&mut *ops.0) };
             STATE.store(core::ptr::null_mut(), Ordering::Release);
             return Err(err);
         }
@@ -426,14 +429,14 @@ impl Diversion {
                     ret
                 );
             }
-            // SAFETY: Drops the filter set above from the unregistered ops.
-            unsafe { raw::ftrace_set_filter_ip(&mut *ops.0, target as c_ulong, 1, 0) };
+            // SAFETY: Frees the filter set above; the ops is not registered.
+            unsafe { raw::ftrace_free_filter(&mut *ops.0) };
             STATE.store(core::ptr::null_mut(), Ordering::Release);
             return Err(err);
         }
 
         // INVARIANT: `ops` was registered and `STATE` set above.
-        Ok(Diversion { ops, state })
+        Ok(Diversion { ops, _state: state })
     }
 }
 
@@ -442,6 +445,9 @@ impl Drop for Diversion {
         // SAFETY: By the type invariant `ops` is registered. On return no
         // callback runs any more, so no new call is diverted.
         unsafe { raw::unregister_ftrace_function(&mut *self.ops.0) };
+        // SAFETY: The ops is unregistered; this frees its filter hash, which
+        // would otherwise leak on every unload.
+        unsafe { raw::ftrace_free_filter(&mut *self.ops.0) };
 
         // Calls already diverted may sleep in a user copy: wait for them.
         while IN_FLIGHT.load(Ordering::SeqCst) != 0 {
@@ -453,7 +459,7 @@ impl Drop for Diversion {
         // SAFETY: Callable from process context.
         unsafe { raw::nslastpid_synchronize_rcu_tasks() };
 
+        // `_state` is freed after this returns, when no call can reach it.
         STATE.store(core::ptr::null_mut(), Ordering::Release);
-        let _ = &self.state;
     }
 }
