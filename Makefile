@@ -5,6 +5,11 @@
 KDIR ?= $(shell bash scripts/setup.sh --kdir release)
 LLVM ?= -19
 
+# bindgen as scripts/setup.sh installs it, and the libclang it needs.
+NSLASTPID_CACHE ?= /var/cache/nslastpid
+export PATH := $(NSLASTPID_CACHE)/tools/bin:$(PATH)
+export LIBCLANG_PATH ?= /usr/lib/llvm$(LLVM)/lib
+
 modules:
 	$(MAKE) -C $(KDIR) M=$$PWD LLVM=$(LLVM) modules
 
