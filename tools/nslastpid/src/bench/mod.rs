@@ -286,10 +286,7 @@ fn create_once(tree: &Tree, t: &Target<'_>, how: Create) -> io::Result<(f64, f64
         Create::Clone3 => {
             sys::clone3_set_tid(&t.tids).map_err(|e| with_context(Op::Clone3, "clone3", e))?
         }
-        // The same raw clone3 as (c), with an empty set_tid: libc's fork()
-        // runs atfork handlers and bookkeeping that the raw call skips, and
-        // the methods must differ only in how the pids get arranged.
-        _ => sys::clone3_set_tid(&[]).map_err(|e| with_context(Op::Fork, "fork", e))?,
+        _ => sys::fork().map_err(|e| with_context(Op::Fork, "fork", e))?,
     };
     let pid = match forked {
         Forked::Child => sys::exit_now(0),

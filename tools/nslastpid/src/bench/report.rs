@@ -197,9 +197,7 @@ pub fn markdown(rows: &[Row], header: &str) -> String {
          each given a chosen pid. (a) one ns_last_pid helper per level, \
          living in that level and woken over a socket; (b) one NS_SPECIFIC_IOC SET; \
          (c) clone3 with set_tid, which has no arranging step since the pids travel \
-         in the call itself. All three create the task with the same raw clone3 \
-         call, with set_tid for (c) and without for (a) and (b). Every created \
-         task's NSpid was checked. \
+         in the call itself. Every created task's NSpid was checked. \
          Arranging starts right after the previous task was reaped, so it pays for \
          the caches, TLB and copy-on-write pages that fork and the context switches \
          left cold; the SET table times the ioctl alone, back to back.\n",
