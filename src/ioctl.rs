@@ -129,14 +129,16 @@ struct Levels<'a> {
 impl<'a> Levels<'a> {
     /// Walks `count` levels up from `ns`, refusing to leave what the caller
     /// can see: `ns` must be the caller's active pid namespace or below it,
-    /// and the walk must stop at the active one.
+    /// and the walk must stop at the active one. A `count` of
+    /// [`vector::CAPACITY`], more than any SET names, means every visible
+    /// level.
     fn walk(call: &IoctlCall<'a>, ns: PidNs<'a>, count: usize) -> Result<Self> {
         let active = call.active_pid_ns();
         let visible = match ns.level().checked_sub(active.level()) {
             Some(depth) => depth as usize + 1,
             None => return Err(EPERM),
         };
-        if count > visible {
+        if count > visible && count <= vector::MAX_LEVELS {
             // From the initial namespace a too-long vector is plain wrong;
             // from a nested one, the levels above are not the caller's to
             // know about.
@@ -214,12 +216,8 @@ fn set_last_pids(call: &IoctlCall<'_>, ns: PidNs<'_>, arg: &NsSpecificArg) -> Re
 
 /// GET: the vector from the opened namespace up to the caller's.
 fn get_last_pids(call: &IoctlCall<'_>, ns: PidNs<'_>, arg: &NsSpecificArg) -> Result {
-    let active = call.active_pid_ns();
-    let count = match ns.level().checked_sub(active.level()) {
-        Some(depth) => depth as usize + 1,
-        None => return Err(EPERM),
-    };
-    let levels = Levels::walk(call, ns, count)?;
+    // Every level the caller can see: `walk` stops at its own namespace.
+    let levels = Levels::walk(call, ns, vector::CAPACITY)?;
 
     let mut pids = LastPids::empty();
     {
